@@ -1,0 +1,52 @@
+# Two commands set everything up on a fresh machine with Python 3.11-3.13 and make:
+#   make book   -> .venv + the HTML book in _build/html
+#   make test   -> .venv + every test (library, doctests, notebooks, hardware, book build)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+# Keep matplotlib and Jupyter from writing into $HOME and from asking the network.
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help venv book test test-fast lint nbval execute clean
+
+help:
+	@echo "make book       build the HTML book into _build/html (creates .venv first)"
+	@echo "make test       run every test: lint, library, doctests, notebooks (nbval), book build"
+	@echo "make test-fast  library tests and doctests only"
+	@echo "make nbval      check the stored notebook outputs against a fresh run"
+	@echo "make execute    re-execute every notebook in place (after editing one)"
+	@echo "make clean      remove _build and caches (keeps .venv)"
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v < (3, 14) else "qdq needs Python 3.11-3.13 (MyHDL breaks on 3.14); found %d.%d" % v)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+test-fast: $(STAMP)
+	$(BIN)/pytest src tests -m "not slow"
+
+nbval: $(STAMP)
+	$(BIN)/pytest --nbval notebooks
+
+test: $(STAMP) lint
+	$(BIN)/pytest --nbval src tests notebooks
+
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,236 @@
+"""Symmetric linear quantization: FP32 -> INT8 and back.
+
+The seed text's convention is used throughout: the scale factor ``s = 127 / alpha``
+*multiplies* (``x_q = clip(round(x * s), -127, 127)``) and dequantization divides
+(``x_hat = x_q / s``). Frameworks such as TFLite, ONNX and PyTorch store the reciprocal,
+``scale = alpha / 127 = 1 / s``, and divide by it; the two are the same mapping.
+
+Rounding is NumPy's ``rint``: round half to even, as ONNX ``QuantizeLinear`` and PyTorch do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qdq._checks import (
+    as_integer_array,
+    as_real_array,
+    broadcast_along,
+    check_bits,
+    int_dtype_for,
+    require_finite,
+    require_nonempty,
+)
+
+__all__ = ["absmax", "scale_factor", "qmax", "quantize", "dequantize", "max_rounding_error"]
+
+
+def qmax(bits: int = 8) -> int:
+    """Largest magnitude of the symmetric signed ``bits``-bit grid: ``2**(bits-1) - 1``.
+
+    Examples
+    --------
+    >>> qmax(8), qmax(4), qmax(16)
+    (127, 7, 32767)
+    """
+    bits = check_bits(bits)
+    return 2 ** (bits - 1) - 1
+
+
+def absmax(x, axis=None, keepdims: bool = False):
+    """Largest absolute value ``alpha = max|x|``, over all of ``x`` or along ``axis``.
+
+    ``axis`` is NumPy's reduction axis: for a weight matrix ``W`` of shape
+    ``(out, in)``, ``absmax(W, axis=1)`` gives one alpha per output row.
+
+    Parameters
+    ----------
+    x : array_like of real numbers
+        The data; must be non-empty and finite.
+    axis : int or tuple of int, optional
+        Axes to reduce over; ``None`` (default) reduces over everything.
+    keepdims : bool
+        Keep the reduced axes with length one, so the result broadcasts against ``x``.
+
+    Returns
+    -------
+    alpha : numpy scalar or ndarray
+        In the floating dtype of ``x`` (float64 for integer input).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real-valued.
+    ValueError
+        If ``x`` is empty or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> absmax([0.13, -0.82, 1.47])
+    np.float64(1.47)
+    >>> absmax([[1.0, -3.0], [0.5, 0.25]], axis=1)
+    array([3. , 0.5])
+    """
+    arr = as_real_array(x, "x")
+    require_nonempty(arr, "x")
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    require_finite(arr, "x")
+    return np.max(np.abs(arr), axis=axis, keepdims=keepdims)
+
+
+def scale_factor(alpha, bits: int = 8):
+    """Scale factor ``s = (2**(bits-1) - 1) / alpha`` that maps ``[-alpha, alpha]`` onto the grid.
+
+    With ``bits=8`` this is the seed's ``s = 127 / alpha``. The framework convention
+    stores ``scale = 1 / s = alpha / 127`` instead.
+
+    Parameters
+    ----------
+    alpha : float or array_like
+        Clipping threshold(s), each finite and > 0 (an array gives one ``s`` per channel).
+    bits : int
+        Bit width of the signed integer grid, 2 to 32.
+
+    Returns
+    -------
+    s : numpy scalar or ndarray
+        Same shape as ``alpha``.
+
+    Raises
+    ------
+    ValueError
+        If any alpha is <= 0, NaN or infinite, or ``alpha`` is empty.
+
+    Examples
+    --------
+    >>> scale_factor(1.27)
+    np.float64(100.0)
+    >>> scale_factor([1.0, 2.0], bits=4)
+    array([7. , 3.5])
+    """
+    top = qmax(bits)
+    a = as_real_array(alpha, "alpha")
+    require_nonempty(a, "alpha")
+    if not np.issubdtype(a.dtype, np.floating):
+        a = a.astype(np.float64)
+    require_finite(a, "alpha")
+    if np.any(a <= 0):
+        raise ValueError("alpha must be > 0 (an all-zero tensor or channel has no scale)")
+    return top / a
+
+
+def _check_scale(s, shape, axis) -> np.ndarray:
+    arr = as_real_array(s, "s")
+    require_nonempty(arr, "s")
+    require_finite(arr, "s")
+    if np.any(arr <= 0):
+        raise ValueError("s must be > 0")
+    return broadcast_along(arr, shape, axis, "s")
+
+
+def quantize(x, s, bits: int = 8, axis=None):
+    """Quantize real values to symmetric signed integers: ``clip(rint(x*s), -qmax, qmax)``.
+
+    ``qmax = 2**(bits-1) - 1`` (127 for INT8): the grid is symmetric, so -128 is never
+    produced. ``rint`` rounds halves to even (``0.5 -> 0``, ``1.5 -> 2``, ``-2.5 -> -2``).
+
+    Parameters
+    ----------
+    x : array_like of real numbers
+        Values to quantize; must be finite.
+    s : float or array_like
+        Scale factor(s) > 0, e.g. from :func:`scale_factor`. With ``axis`` set, one per
+        slice along that axis (per-channel quantization).
+    bits : int
+        Width of the signed integer grid, 2 to 32.
+    axis : int, optional
+        The channel axis that ``s`` varies along (ONNX ``QuantizeLinear``'s meaning).
+
+    Returns
+    -------
+    q : ndarray
+        The smallest NumPy signed integer dtype that holds ``bits`` (int8 for 8).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``s`` is not real-valued.
+    ValueError
+        If ``x`` holds NaN/inf, ``s`` is not finite and > 0, ``bits`` is out of range,
+        or ``s`` does not match ``x`` along ``axis``.
+
+    Examples
+    --------
+    >>> quantize([0.13, -0.82, 1.47], 100.0)
+    array([  13,  -82,  127], dtype=int8)
+    >>> quantize([0.5, 1.5, 2.5, -2.5], 1.0)
+    array([ 0,  2,  2, -2], dtype=int8)
+    >>> quantize([[1.0, -1.0], [1.0, -1.0]], [127.0, 63.5], axis=0)
+    array([[ 127, -127],
+           [  64,  -64]], dtype=int8)
+    """
+    top = qmax(bits)
+    arr = as_real_array(x, "x")
+    scale = _check_scale(s, arr.shape, axis)
+    scaled = np.multiply(arr, scale, dtype=np.result_type(arr.dtype, scale.dtype, np.float32))
+    require_finite(scaled, "x * s")
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -top, top, out=scaled)
+    return scaled.astype(int_dtype_for(bits))
+
+
+def dequantize(q, s, axis=None):
+    """Map integers back to real values: ``x_hat = q / s``.
+
+    Parameters
+    ----------
+    q : array_like of integers
+        Quantized values.
+    s : float or array_like
+        The scale factor(s) used to quantize; per slice along ``axis`` if given.
+    axis : int, optional
+        The channel axis that ``s`` varies along.
+
+    Returns
+    -------
+    x_hat : ndarray
+        Floating point: float32 when ``s`` is float32, else float64.
+
+    Raises
+    ------
+    TypeError
+        If ``q`` is not an integer array or ``s`` is not real-valued.
+    ValueError
+        If ``s`` is not finite and > 0 or does not match ``q`` along ``axis``.
+
+    Examples
+    --------
+    >>> dequantize([13, -82, 127], 100.0)
+    array([ 0.13, -0.82,  1.27])
+    >>> dequantize([[127, -127], [64, -64]], [127.0, 63.5], axis=0)
+    array([[ 1.        , -1.        ],
+           [ 1.00787402, -1.00787402]])
+    """
+    arr = as_integer_array(q, "q")
+    scale = _check_scale(s, arr.shape, axis)
+    out_dtype = np.result_type(scale.dtype, np.float32)
+    return np.divide(arr, scale, dtype=out_dtype)
+
+
+def max_rounding_error(s):
+    """Worst-case error ``|x - dequantize(quantize(x, s), s)|`` inside the clip range: ``1/(2s)``.
+
+    Rounding moves a value by at most half a step, and one step is ``1/s``.
+    Values beyond ``alpha`` are clipped and can be off by more.
+
+    Examples
+    --------
+    >>> max_rounding_error(100.0)
+    np.float64(0.005)
+    """
+    scale = as_real_array(s, "s")
+    require_finite(scale, "s")
+    if np.any(scale <= 0):
+        raise ValueError("s must be > 0")
+    return 0.5 / scale
