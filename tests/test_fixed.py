@@ -118,3 +118,11 @@ def test_bad_input():
         qdq.from_fixed([0.5])
     with pytest.raises(TypeError, match="x must hold real numbers"):
         qdq.to_fixed(["1"])
+
+
+def test_scalars_work_like_one_element_arrays():
+    assert int(qdq.to_fixed(0.5)) == 128
+    assert int(qdq.to_fixed(-0.8, rounding="floor")) == -205
+    assert int(qdq.fixed_mul(128, -205)) == -102
+    assert float(qdq.from_fixed(-102)) == -102 / 256
+    assert np.shape(qdq.fixed_mul(1, 1)) == ()

@@ -52,13 +52,14 @@ def _int_limits(total_bits: int) -> tuple[int, int]:
 def _fit(values: np.ndarray, total_bits: int, saturate: bool, what: str) -> np.ndarray:
     lo, hi = _int_limits(total_bits)
     if saturate:
-        values = np.clip(values, lo, hi)
+        np.clip(values, lo, hi, out=values)  # values is always a temporary of the caller's
     elif values.size and (values.min() < lo or values.max() > hi):
         raise ValueError(
             f"{what} does not fit {total_bits}-bit two's complement [{lo}, {hi}] "
             "and saturate=False"
         )
-    return values.astype(int_dtype_for(total_bits))
+    fitted = values.astype(int_dtype_for(total_bits))
+    return fitted[()] if fitted.ndim == 0 else fitted  # a scalar in gives a scalar out
 
 
 def fixed_range(frac_bits: int = 8, total_bits: int = 16) -> tuple[float, float, float]:
@@ -106,10 +107,13 @@ def to_fixed(x, frac_bits: int = 8, total_bits: int = 16, rounding: str = "neare
     """
     frac_bits, total_bits = _check_format(frac_bits, total_bits)
     _check_rounding(rounding)
-    arr = as_real_array(x, "x").astype(np.float64)
+    arr = as_real_array(x, "x")
     require_finite(arr, "x")
-    scaled = arr * 2.0**frac_bits
-    scaled = np.floor(scaled + 0.5) if rounding == "nearest" else np.floor(scaled)
+    # The one float64 temporary, reused in place (an array even for scalar input).
+    scaled = np.asarray(np.multiply(arr, 2.0**frac_bits, dtype=np.float64))
+    if rounding == "nearest":
+        scaled += 0.5
+    np.floor(scaled, out=scaled)
     return _fit(scaled, total_bits, saturate, "x")
 
 
@@ -176,8 +180,11 @@ def fixed_mul(a, b, frac_bits: int = 8, total_bits: int = 16, rounding: str = "n
         arr = as_integer_array(value, name)
         if arr.size and (arr.min() < lo or arr.max() > hi):
             raise ValueError(f"{name} has values outside {total_bits}-bit two's complement [{lo}, {hi}]")
-        ops.append(arr.astype(np.int64))
-    product = ops[0] * ops[1]  # exact: |a*b| <= 2**62 for total_bits <= 32
+        ops.append(arr)
+    # |a*b| <= 2**(2*total_bits - 2), so an integer type of 2*total_bits bits holds the exact
+    # product and the rounding nudge (int32 for Q8.8); the steps below then work in place.
+    product = np.asarray(np.multiply(ops[0], ops[1], dtype=int_dtype_for(2 * total_bits)))
     if rounding == "nearest" and frac_bits > 0:
-        product = product + (1 << (frac_bits - 1))
-    return _fit(product >> frac_bits, total_bits, saturate, "the product")
+        product += 1 << (frac_bits - 1)
+    product >>= frac_bits  # arithmetic shift: floor division by 2**frac_bits
+    return _fit(product, total_bits, saturate, "the product")

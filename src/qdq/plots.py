@@ -35,23 +35,28 @@ def korean_font_path() -> Path:
     return path
 
 
-def use_korean_font() -> str:
-    """Register NanumGothic with matplotlib and make it the default font; return its name.
+def use_korean_font() -> None:
+    """Register NanumGothic with matplotlib and make it the default font.
 
-    Also draws the minus sign as ASCII ``-``, which NanumGothic has (it lacks U+2212).
-    Figures are rendered at a fixed size and resolution so that pages look alike.
+    NanumGothic lacks U+2212, the minus sign matplotlib draws in tick labels, so ticks use
+    ASCII '-'; DejaVu Sans (matplotlib's own font) is a per-glyph fallback for plain text.
+    Mathtext has no such fallback: on log axes, whose default ticks are mathtext
+    (``10^{-3}``), use ``matplotlib.ticker.LogFormatter()`` or plain labels. Figures get a
+    fixed size and resolution so that pages look alike. Returns nothing, so a notebook cell
+    that calls it prints nothing.
 
     Examples
     --------
     >>> use_korean_font()
-    'NanumGothic'
+    >>> matplotlib.rcParams["font.family"]
+    ['NanumGothic', 'DejaVu Sans']
     """
     font_dir = korean_font_path().parent
     for path in sorted(font_dir.glob("*.ttf")):
         font_manager.fontManager.addfont(str(path))
     matplotlib.rcParams.update(
         {
-            "font.family": KOREAN_FONT,
+            "font.family": [KOREAN_FONT, "DejaVu Sans"],
             "axes.unicode_minus": False,
             "figure.figsize": (7.0, 3.6),
             "figure.dpi": 100,
@@ -60,4 +65,3 @@ def use_korean_font() -> str:
             "grid.alpha": 0.3,
         }
     )
-    return KOREAN_FONT

@@ -10,6 +10,8 @@ Rounding is NumPy's ``rint``: round half to even, as ONNX ``QuantizeLinear`` and
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from qdq._checks import (
@@ -100,7 +102,8 @@ def scale_factor(alpha, bits: int = 8):
     Raises
     ------
     ValueError
-        If any alpha is <= 0, NaN or infinite, or ``alpha`` is empty.
+        If any alpha is <= 0, NaN or infinite, so small that ``s`` overflows, or ``alpha``
+        is empty.
 
     Examples
     --------
@@ -117,7 +120,11 @@ def scale_factor(alpha, bits: int = 8):
     require_finite(a, "alpha")
     if np.any(a <= 0):
         raise ValueError("alpha must be > 0 (an all-zero tensor or channel has no scale)")
-    return top / a
+    with np.errstate(over="ignore"):
+        s = top / a
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"alpha is too small: s = {top}/alpha overflows {a.dtype}")
+    return s
 
 
 def _check_scale(s, shape, axis) -> np.ndarray:
@@ -127,6 +134,20 @@ def _check_scale(s, shape, axis) -> np.ndarray:
     if np.any(arr <= 0):
         raise ValueError("s must be > 0")
     return broadcast_along(arr, shape, axis, "s")
+
+
+# Elements per block in quantize: 2**17 float32 values (512 KiB) stay in a core's L2 cache,
+# and blocks this big keep the per-block Python overhead small.
+_BLOCK = 2**17
+
+
+def _row_blocks(shape) -> list[slice]:
+    """Slices along axis 0 of about ``_BLOCK`` elements each (at least one row); none if empty."""
+    row = math.prod(shape[1:])
+    if row * shape[0] == 0:
+        return []
+    step = max(1, _BLOCK // row)
+    return [slice(start, start + step) for start in range(0, shape[0], step)]
 
 
 def quantize(x, s, bits: int = 8, axis=None):
@@ -173,11 +194,31 @@ def quantize(x, s, bits: int = 8, axis=None):
     top = qmax(bits)
     arr = as_real_array(x, "x")
     scale = _check_scale(s, arr.shape, axis)
-    scaled = np.multiply(arr, scale, dtype=np.result_type(arr.dtype, scale.dtype, np.float32))
-    require_finite(scaled, "x * s")
-    np.rint(scaled, out=scaled)
-    np.clip(scaled, -top, top, out=scaled)
-    return scaled.astype(int_dtype_for(bits))
+    shape = arr.shape
+    if axis is None:
+        arr = arr.reshape(-1)  # one scale for everything: a single long row
+    q = np.empty(arr.shape, int_dtype_for(bits))
+    blocks = _row_blocks(arr.shape)
+    # The float work is done block by block in one small reused buffer, so it stays in
+    # the CPU cache and no full-size float temporary is ever made.
+    work = np.result_type(arr.dtype, scale.dtype, np.float32)
+    buffer = np.empty(arr[blocks[0]].size if blocks else 0, dtype=work)
+    for rows in blocks:
+        x_rows = arr[rows]
+        scaled = buffer[: x_rows.size].reshape(x_rows.shape)
+        s_rows = scale[rows] if scale.ndim and scale.shape[0] > 1 else scale
+        np.multiply(x_rows, s_rows, out=scaled, dtype=work)
+        np.rint(scaled, out=scaled)  # ties to even
+        # min and max look at the block once: they expose NaN/inf (both propagate
+        # through rint and min/max) and tell whether anything needs clipping at all.
+        low, high = scaled.min(), scaled.max()
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError("x * s contains NaN or infinity")
+        if low < -top or high > top:
+            np.clip(scaled, -top, top, out=scaled)
+        q[rows] = scaled  # exact: whole numbers within the integer type's range
+    q = q.reshape(shape)
+    return q[()] if q.ndim == 0 else q  # a scalar in gives a scalar out, as NumPy's ufuncs do
 
 
 def dequantize(q, s, axis=None):
