@@ -250,10 +250,12 @@ def int_matmul(a_q, b_q, bias=None):
     >>> max_terms(), (INT32_MAX) // 128**2
     (133144, 131071)
     >>> k = max_terms() + 1
-    >>> int_matmul(np.full((1, k), 127, np.int8), np.full((k, 1), 127, np.int8))
+    >>> k * 127 * 127 > INT32_MAX
+    True
+    >>> int_matmul(np.full((1, k), 127, np.int8), np.full((k, 1), 127, np.int8))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    OverflowError: int_matmul result 2147499353 is outside int32 [-2147483648, 2147483647]; ...
+    OverflowError: int_matmul result 2147495705 is outside int32 [-2147483648, 2147483647]; ...
     """
     a = as_integer_array(a_q, "a_q")
     b = as_integer_array(b_q, "b_q")
