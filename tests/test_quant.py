@@ -245,3 +245,10 @@ def test_scalars_work_like_one_element_arrays():
     assert qdq.quantize(np.float32(0.13), 100.0) == 13
     assert float(qdq.dequantize(13, 100.0)) == 0.13
     assert np.shape(qdq.quantize(0.5, 1.0)) == ()
+
+
+@pytest.mark.parametrize("bits", [24, 25, 31, 32])
+def test_wide_grids_saturate_exactly_from_float32_input(bits):
+    top = 2 ** (bits - 1) - 1
+    q = qdq.quantize(np.array([3e9, -3e9, 1.5], dtype=np.float32), np.float32(1.0), bits=bits)
+    assert q.tolist() == [top, -top, 2]
