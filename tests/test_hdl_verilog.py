@@ -24,10 +24,9 @@ from qdq.hdl.icarus import Port, exported_ports, lint_verilog, run_exported, run
 from qdq.hdl.snippets import Q88_FLOOR_MODULE, SEED_MODULE  # noqa: E402
 from qdq.hdl.vectors import (  # noqa: E402
     TEST_VECTORS,
-    corner_vectors,
+    full_vectors,
     golden,
     random_vectors,
-    wrap_vectors,
 )
 
 N_RANDOM = TEST_VECTORS
@@ -44,10 +43,7 @@ def verilog_dir(tmp_path_factory):
 
 
 def _vectors(name):
-    parts = [random_vectors(name, N_RANDOM, seed=99), corner_vectors(name)]
-    if name == "mac":
-        parts.append(wrap_vectors())
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return full_vectors(name, N_RANDOM, seed=99)
 
 
 def _mismatch_count(name, verilog_dir, workdir, inputs=None):

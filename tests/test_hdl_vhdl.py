@@ -16,7 +16,7 @@ pytest.importorskip("myhdl")
 
 from qdq.hdl import export_hdl  # noqa: E402
 from qdq.hdl.ghdl import run_exported_vhdl  # noqa: E402
-from qdq.hdl.vectors import TEST_VECTORS, corner_vectors, golden, random_vectors, wrap_vectors  # noqa: E402
+from qdq.hdl.vectors import TEST_VECTORS, full_vectors, golden  # noqa: E402
 
 NAMES = ["mac", "requant", "fxmul"]
 
@@ -30,10 +30,7 @@ def vhdl_dir(tmp_path_factory):
 
 
 def _vectors(name):
-    parts = [random_vectors(name, TEST_VECTORS, seed=77), corner_vectors(name)]
-    if name == "mac":
-        parts.append(wrap_vectors())
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return full_vectors(name, TEST_VECTORS, seed=77)
 
 
 @pytest.mark.parametrize("name", NAMES)

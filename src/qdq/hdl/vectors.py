@@ -17,7 +17,7 @@ from qdq.fixed import fixed_mul
 from qdq.integer import INT32_MAX, INT32_MIN, quantize_multiplier, requantize
 from qdq.mac import mac_reference
 
-__all__ = ["TEST_VECTORS", "corner_vectors", "golden", "random_vectors", "wrap_vectors"]
+__all__ = ["TEST_VECTORS", "corner_vectors", "full_vectors", "golden", "random_vectors", "wrap_vectors"]
 
 TEST_VECTORS = 10_000  # random vectors per module in the test suite (MyHDL and Icarus)
 _I16 = (-(2**15), 2**15 - 1)
@@ -142,6 +142,22 @@ def wrap_vectors() -> dict:
     cols = zip(*rows, strict=True)
     names = ("rst", "en", "clear", "a", "b")
     return {k: np.array(c, dtype=np.int64) for k, c in zip(names, cols, strict=True)}
+
+
+def full_vectors(name: str, n: int = TEST_VECTORS, seed: int = 0) -> dict:
+    """The complete check for one module: ``n`` random vectors, the corners and, for the
+    MAC, the long run that wraps both ways.
+
+    Examples
+    --------
+    >>> v = full_vectors("fxmul", n=100)
+    >>> len(v["a"]) == 100 + len(corner_vectors("fxmul")["a"])
+    True
+    """
+    parts = [random_vectors(name, n, seed=seed), corner_vectors(name)]
+    if name == "mac":
+        parts.append(wrap_vectors())
+    return _cat(*parts)
 
 
 def golden(name: str, inputs: dict) -> np.ndarray:
