@@ -50,3 +50,23 @@ def test_every_chapter_notebook_is_committed_executed():
         assert all(c["execution_count"] is not None for c in code), f"{path.name} has unexecuted cells"
         assert not any(o["output_type"] == "error" for c in code for o in c["outputs"]), path.name
         assert nb["metadata"]["kernelspec"]["name"] == "python3", path.name
+
+
+def test_every_chapter_has_exercises_and_a_solution_that_runs_code():
+    """Each notebook in the toc ends with exercises; at least one hidden solution holds code cells."""
+    for page in toc_files():
+        path = ROOT / f"{page}.ipynb"
+        if not path.exists():
+            continue  # prose-only page
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = ["".join(c["source"]) for c in cells]
+        assert any("```{exercise}" in t for t in text), f"{page} has no exercise directive"
+        inside, code_in_solution = False, 0
+        for cell, source in zip(cells, text, strict=True):
+            if "{solution-start}" in source:
+                inside = True
+            elif "{solution-end}" in source:
+                inside = False
+            elif inside and cell["cell_type"] == "code":
+                code_in_solution += 1
+        assert code_in_solution, f"{page}: no solution runs code"
