@@ -70,3 +70,31 @@ def test_every_chapter_has_exercises_and_a_solution_that_runs_code():
             elif inside and cell["cell_type"] == "code":
                 code_in_solution += 1
         assert code_in_solution, f"{page}: no solution runs code"
+
+
+def _outputs(notebook: str) -> str:
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    texts = []
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            texts.append("".join(out.get("text", "")))
+            texts.append("".join(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(texts)
+
+
+SEED_NUMBERS = {
+    # chapter: patterns that the seed's own examples must produce in a cell output
+    "01_quantization.ipynb": [r"\[\s*13\s+-82\s+147\]", r"\[\s*13\s+-82\s+127\]"],
+    "02_formulas.ipynb": [r"1\.47", r"86\.39"],  # alpha and s = 127/alpha
+    "03_why_dequantize.ipynb": [r"\b16129\b", r"\b133144\b"],
+    "04_pipeline_example.ipynb": [r"\b50\b", r"-80\b", r"-4000\b", r"-0\.4\b"],
+    "05_summary.ipynb": [r"86\.39", r"\[\s*11\s+-71\s+127\]"],  # s and x_q of the seed's x
+    "06_fixed_point.ipynb": [r"-26240\b", r"-103\b", r"-102\b", r"0\.00390625"],
+}
+
+
+def test_seed_numbers_appear_in_their_chapters_outputs():
+    for notebook, patterns in SEED_NUMBERS.items():
+        text = _outputs(notebook)
+        for pattern in patterns:
+            assert re.search(pattern, text), f"{notebook}: no cell output matches {pattern!r}"
