@@ -65,3 +65,13 @@ def built_book(tmp_path_factory) -> Path:
     if result.returncode != 0 or "WARNING" in log:
         pytest.fail(f"jupyter-book build failed or warned:\n{log[-6000:]}", pytrace=False)
     return out / "_build" / "html"
+
+
+def export_for_simulator(tmp_path_factory, hdl: str, simulator: str) -> Path:
+    """Export the three hardware modules once as ``hdl`` for tests that run ``simulator``."""
+    require_tool(simulator)
+    from qdq.hdl import export_hdl  # needs MyHDL; imported only by the hardware tests
+
+    out = tmp_path_factory.mktemp(hdl)
+    export_hdl(out, hdl)
+    return out

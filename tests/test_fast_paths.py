@@ -134,12 +134,12 @@ def test_shapes_are_kept_including_zero_size_and_scalars(tiny_blocks):
 def test_nan_or_inf_in_any_block_raises(tiny_blocks, bad, where):
     x = np.linspace(-1, 1, 40)
     x[where] = bad
-    with pytest.raises(ValueError, match=r"x \* s contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
         qdq.quantize(x, 100.0)
 
 
 def test_product_overflow_raises(tiny_blocks):
-    with pytest.raises(ValueError, match=r"x \* s"), np.errstate(over="ignore"):
+    with pytest.raises(ValueError, match=r"x \* s overflows float32"):
         qdq.quantize(np.full(12, 3e38, dtype=np.float32), np.float32(10.0))
 
 

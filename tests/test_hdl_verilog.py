@@ -14,12 +14,11 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import require_tool
+from conftest import export_for_simulator, require_tool
 
 pytest.importorskip("myhdl")
 
 from qdq import fixed_mul  # noqa: E402
-from qdq.hdl import export_hdl  # noqa: E402
 from qdq.hdl.icarus import Port, exported_ports, lint_verilog, run_exported, run_verilog  # noqa: E402
 from qdq.hdl.snippets import Q88_FLOOR_MODULE, SEED_MODULE  # noqa: E402
 from qdq.hdl.vectors import (  # noqa: E402
@@ -35,11 +34,7 @@ NAMES = ["mac", "requant", "fxmul"]
 
 @pytest.fixture(scope="module")
 def verilog_dir(tmp_path_factory):
-    """The three modules exported once for this test module."""
-    require_tool("iverilog")
-    out = tmp_path_factory.mktemp("verilog")
-    export_hdl(out, "verilog")
-    return out
+    return export_for_simulator(tmp_path_factory, "verilog", "iverilog")
 
 
 def _vectors(name):

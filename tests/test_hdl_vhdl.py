@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import require_tool
+from conftest import export_for_simulator
 
 pytest.importorskip("myhdl")
 
-from qdq.hdl import export_hdl  # noqa: E402
 from qdq.hdl.ghdl import run_exported_vhdl  # noqa: E402
 from qdq.hdl.vectors import TEST_VECTORS, full_vectors, golden  # noqa: E402
 
@@ -23,10 +22,7 @@ NAMES = ["mac", "requant", "fxmul"]
 
 @pytest.fixture(scope="module")
 def vhdl_dir(tmp_path_factory):
-    require_tool("ghdl")
-    out = tmp_path_factory.mktemp("vhdl")
-    export_hdl(out, "vhdl")
-    return out
+    return export_for_simulator(tmp_path_factory, "vhdl", "ghdl")
 
 
 def _vectors(name):

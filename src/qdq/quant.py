@@ -220,7 +220,9 @@ def quantize(x, s, bits: int = 8, axis=None):
         # through rint and min/max) and tell whether anything needs clipping at all.
         low, high = scaled.min(), scaled.max()
         if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError("x * s contains NaN or infinity")
+            if not np.isfinite(x_rows).all():  # only on this error path: name the culprit
+                raise ValueError("x contains NaN or infinity")
+            raise ValueError(f"x * s overflows {work} (NaN or infinity)")
         if low < -top or high > top:
             np.clip(scaled, -top, top, out=scaled)
         q[rows] = scaled  # exact: whole numbers within the integer type's range
