@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 # Silence debugpy's frozen-modules warning in kernels started by nbval.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book test test-fast lint nbval execute clean hdl synth
+.PHONY: help venv book test test-fast lint nbval execute clean hdl synth bench
 
 help:
 	@echo "make book       build the HTML book into _build/html (creates .venv first)"
@@ -66,7 +66,6 @@ hdl: $(STAMP)
 synth: $(STAMP)
 	$(BIN)/python -m qdq.hdl.synth
 
-.PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python tests/execute_notebooks.py notebooks/a2_performance.ipynb
